@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# KUnit: every suite built into the kernel ran at boot; read each suite's KTAP
+# from debugfs and report every test case (parameterised cases as one line
+# each, with their parameter count in the log).
+rb_kunit() {
+	local d suite res n=0
+	for d in /sys/kernel/debug/kunit/*/; do
+		[ -f "$d/results" ] || continue
+		suite=$(basename "$d")
+		cp "$d/results" "$RB_OUT/logs/kunit-$suite.ktap"
+		while IFS= read -r res; do
+			n=$((n + 1))
+			case $res in
+			"not ok "*) rb_result fail "kunit/$suite/$(echo "$res" | sed -E 's/^not ok [0-9]+ //; s/ #.*//')" "see logs/kunit-$suite.ktap" ;;
+			*"# SKIP"*) rb_result skip "kunit/$suite/$(echo "$res" | sed -E 's/^ok [0-9]+ //; s/ #.*//')" "${res##*# SKIP}" ;;
+			*) rb_result ok "kunit/$suite/$(echo "$res" | sed -E 's/^ok [0-9]+ //')" ;;
+			esac
+		done < <(sed -nE 's/^    ((not )?ok [0-9]+ .*)/\1/p' "$d/results")
+	done
+	[ $n -gt 0 ] || rb_result fail kunit "no KUnit test case results found in debugfs"
+}
+rb_log "START kunit"
+rb_kunit

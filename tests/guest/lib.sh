@@ -8,7 +8,11 @@ RB_NET_SIW=10.99.2      # veth pair rbs0/rbs1, siw0 on rbs0
 RB_EXPORT=/mnt/export
 RB_MNT=/mnt/nfs
 
-rb_log() { echo "RB: $*" > /dev/console; }
+rb_log() {
+	local up _
+	read -r up _ < /proc/uptime
+	echo "RB: [$up] $*" > /dev/console
+}
 
 # rb_result ok|fail|skip NAME [REASON]
 rb_result() {

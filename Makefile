@@ -1,10 +1,10 @@
-# rdma-bvec: build, boot, test and benchmark the series in patches/.
+# rdma-bvec: build, boot and test the series in patches/
 # Every verb is a thin call into scripts/; see README.md.
 #   BUILD_DIR=   build trees and kernels (default ~/.cache/rdma-bvec)
 #   KERNEL_DEB=  base source package to use instead of ../shared/kernel or apt
 #   TREE=base    test/run the unpatched base (+ test series) instead
 SHELL := /bin/bash
-.PHONY: help deps tree kernel export run test bench vm clean
+.PHONY: help deps tree kernel export run test vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -32,10 +32,6 @@ run: deps
 ## test    the full test matrix in the VM; ends with "N passed, N failed"
 test: deps
 	@scripts/test
-
-## bench   A/B benchmark: unpatched vs patched kernel (JSON + PNG in bench/results/)
-bench: deps
-	@scripts/bench
 
 ## vm      boot the test kernel after the standard setup; EXEC=script runs in it
 vm: deps

@@ -14,5 +14,7 @@ for job in doc["jobs"]:
         clat = r["clat_ns"]
         p99 = clat.get("percentile", {}).get("99.000000", 0)
         bs = job["job options"].get("bs", doc["global options"].get("bs", "?"))
+        if d == "read" and "write" in job["job options"].get("rw", ""):
+            d = "vrfy"  # the write job reading back what it wrote
         print(f"{job['jobname']:<14} {d:<5} {bs:>5} {r['bw_bytes'] / 2**20:>9.1f} "
               f"{r['iops']:>9.0f} {clat['mean'] / 1000:>12.1f} {p99 / 1000:>12.1f}")

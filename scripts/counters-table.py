@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Print the mapping counters of tests/guest/steps/counters.sh per RPC.
+
+Usage: counters-table.py counters.json [label]
+"""
+import json
+import sys
+
+ROWS = [
+    ("MRs registered", ["ib_map_mr_sg", "ib_map_mr_ranges"]),
+    ("frwr_map calls", ["frwr_map"]),
+    ("scatterlist DMA maps", ["dma_map_sg_attrs"]),
+    ("dma_iova_link", ["dma_iova_link"]),
+    ("dma_iova_sync", ["dma_iova_sync"]),
+    ("dma_map_phys", ["dma_map_phys"]),
+    ("dma_map_page_attrs", ["dma_map_page_attrs"]),
+    ("IOTLB sync (map)", ["intel_iommu_iotlb_sync_map"]),
+    ("IOTLB flush (unmap)", ["intel_iommu_tlb_sync"]),
+]
+
+
+def main():
+    data = json.load(open(sys.argv[1]))
+    for direction in ("write", "read"):
+        d = data.get(direction)
+        if not d or not d.get("rpcs"):
+            continue
+        rpcs = d["rpcs"]
+        cells = []
+        for label, keys in ROWS:
+            n = sum(d.get(k, 0) for k in keys)
+            cells.append(f"{label} {n / rpcs:.2f}")
+        print(f"{direction} {d['bytes'] >> 20} MiB in {rpcs} RPCs, per RPC: " + ", ".join(cells))
+
+
+if __name__ == "__main__":
+    main()

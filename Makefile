@@ -4,7 +4,7 @@
 #   KERNEL_DEB=  base source package to use instead of ../shared/kernel or apt
 #   TREE=base    test/run the unpatched base (+ test series) instead
 SHELL := /bin/bash
-.PHONY: help deps tree kernel export run test vm clean
+.PHONY: help deps tree kernel export run test bench vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -32,6 +32,10 @@ run: deps
 ## test    the full test matrix in the VM; ends with "N passed, N failed"
 test: deps
 	@scripts/test
+
+## bench   A/B: base vs patched (non-debug), alternating boots, medians, JSON + PNG in results/bench/
+bench: deps
+	@scripts/bench
 
 ## vm      boot the test kernel after the standard setup; EXEC=script runs in it
 vm: deps

@@ -43,14 +43,15 @@ def load_run(d):
     if os.path.exists(cpath):
         with open(cpath) as f:
             c = json.load(f)
-        for direction in ("write", "read"):
-            dd = c.get(direction, {})
-            rpcs = dd.get("rpcs") or 0
-            if not rpcs:
-                continue
-            res[f"{direction}_rpcs"] = rpcs
-            for name, keys in COUNTERS.items():
-                res[f"{direction}_{name}"] = sum(dd.get(k, 0) for k in keys) / rpcs
+        for transport, tc in c.items():
+            for direction in ("write", "read"):
+                dd = tc.get(direction, {})
+                rpcs = dd.get("rpcs") or 0
+                if not rpcs:
+                    continue
+                res[f"{transport}_{direction}_rpcs"] = rpcs
+                for name, keys in COUNTERS.items():
+                    res[f"{transport}_{direction}_{name}"] = sum(dd.get(k, 0) for k in keys) / rpcs
     return res
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the mapping counters of tests/guest/steps/counters.sh per RPC.
 
-Usage: counters-table.py counters.json [label]
+Usage: counters-table.py counters.json\n\ncounters.json: {transport: {write|read: {bytes, rpcs, function: calls}}}
 """
 import json
 import sys
@@ -21,16 +21,17 @@ ROWS = [
 
 def main():
     data = json.load(open(sys.argv[1]))
-    for direction in ("write", "read"):
-        d = data.get(direction)
-        if not d or not d.get("rpcs"):
-            continue
-        rpcs = d["rpcs"]
-        cells = []
-        for label, keys in ROWS:
-            n = sum(d.get(k, 0) for k in keys)
-            cells.append(f"{label} {n / rpcs:.2f}")
-        print(f"{direction} {d['bytes'] >> 20} MiB in {rpcs} RPCs, per RPC: " + ", ".join(cells))
+    for transport, tdata in data.items():
+        for direction in ("write", "read"):
+            d = tdata.get(direction)
+            if not d or not d.get("rpcs"):
+                continue
+            rpcs = d["rpcs"]
+            cells = []
+            for label, keys in ROWS:
+                n = sum(d.get(k, 0) for k in keys)
+                cells.append(f"{label} {n / rpcs:.2f}")
+            print(f"{transport} {direction} {d['bytes'] >> 20} MiB in {rpcs} RPCs, per RPC: " + ", ".join(cells))
 
 
 if __name__ == "__main__":

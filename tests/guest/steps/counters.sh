@@ -48,10 +48,16 @@ rb_rpc_ops() {
 		on && $1 == op { print $2; exit }' /proc/self/mountstats
 }
 
-rb_counters_run() {	# DIR
-	local t=/sys/kernel/tracing mnt=$1 dir ops0 ops1 sep=""
-	rb_mount $RB_NET_RXE.1 4.2 "$mnt" || return
-	echo "{" > "$RB_OUT/logs/counters.json"
+rb_counters_run() {	# TRANSPORT
+	local t=/sys/kernel/tracing ip dir ops0 ops1 sep="" mnt=/mnt/nfs-counters-$1
+	local out=$RB_OUT/logs/counters-$1.json
+	case $1 in
+	rxe) ip=$RB_NET_RXE.1 ;;
+	siw) ip=$RB_NET_SIW.1 ;;
+	esac
+	rb_mount "$ip" 4.2 "$mnt" || return
+	grep " $mnt " /proc/mounts
+	echo "{" > "$out"
 	for dir in write read; do
 		[ $dir = read ] && echo 3 > /proc/sys/vm/drop_caches
 		ops0=$(rb_rpc_ops "${dir^^}" "$mnt")
@@ -68,17 +74,36 @@ rb_counters_run() {	# DIR
 		ops1=$(rb_rpc_ops "${dir^^}" "$mnt")
 		{
 			printf '%s "%s": {"bytes": 16777216, "rpcs": %d' "$sep" $dir $((ops1 - ops0))
-			rb_counters_read > "$RB_OUT/logs/counters-$dir.txt" || return
-			sort "$RB_OUT/logs/counters-$dir.txt" | while read -r f h; do printf ', "%s": %d' "$f" "$h"; done
+			rb_counters_read > "$RB_OUT/logs/counters-$1-$dir.txt" || return
+			sort "$RB_OUT/logs/counters-$1-$dir.txt" | while read -r f h; do printf ', "%s": %d' "$f" "$h"; done
 			printf '}\n'
-		} >> "$RB_OUT/logs/counters.json"
+		} >> "$out"
 		sep=","
 	done
-	echo "}" >> "$RB_OUT/logs/counters.json"
-	cat "$RB_OUT/logs/counters.json"
+	echo "}" >> "$out"
+	cat "$out"
 	umount "$mnt"
-	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$RB_OUT/logs/counters.json"
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out"
 }
 
-rb_run counters/setup rb_counters_setup &&
-	rb_run counters/nfs-v4.2-rxe-1m-direct rb_counters_run /mnt/nfs-counters
+# One file for the run: {"rxe": {"write": {...}, "read": {...}}, "siw": ...}
+rb_counters_merge() {
+	python3 - "$RB_OUT/logs" <<'PY'
+import glob, json, os, sys
+d = sys.argv[1]
+out = {}
+for f in sorted(glob.glob(os.path.join(d, "counters-*.json"))):
+    name = os.path.basename(f)[len("counters-"):-len(".json")]
+    if "-" not in name:
+        out[name] = json.load(open(f))
+json.dump(out, open(os.path.join(d, "counters.json"), "w"), indent=1)
+PY
+}
+
+# Transports: $RB_COUNTERS (default rxe; the main boot adds siw)
+if rb_run counters/setup rb_counters_setup; then
+	for tr in ${RB_COUNTERS:-rxe}; do
+		rb_run "counters/nfs-v4.2-$tr-1m-direct" rb_counters_run "$tr"
+	done
+	rb_counters_merge
+fi

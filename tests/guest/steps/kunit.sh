@@ -19,5 +19,16 @@ rb_kunit() {
 	done
 	[ $n -gt 0 ] || rb_result fail kunit "no KUnit test case results found in debugfs"
 }
+# Suites that need devices which may finish probing after the built-in
+# suites ran at boot (the NVMe CMB for P2PDMA): run them again now.
+rb_kunit_rerun() {
+	local s
+	for s in ib_bvec_dma_p2p; do
+		[ -e "/sys/kernel/debug/kunit/$s/run" ] || continue
+		rb_log "kunit: running suite $s again"
+		echo run > "/sys/kernel/debug/kunit/$s/run"
+	done
+}
 rb_log "START kunit"
+rb_kunit_rerun
 rb_kunit

@@ -6,7 +6,11 @@ rb_mount() {	# SERVER VERS DIR
 	mkdir -p "$3" &&
 	mount -t nfs -o "vers=$2,proto=rdma,port=20049" "$src" "$3" || return
 	# Prove the transport: the mount must really be RDMA.
-	grep " $3 " /proc/mounts | tee /dev/stderr | grep -q 'proto=rdma'
+	# Not "tee /dev/stderr": that reopens the step's log at offset 0.
+	local m
+	m=$(grep " $3 " /proc/mounts)
+	echo "$m"
+	[[ $m == *proto=rdma* ]]
 }
 rb_fio_verify() {	# DIR DIRECT: write pass, drop caches, verify pass
 	local job=$RB_REPO/tests/fio/verify.fio

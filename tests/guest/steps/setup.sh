@@ -8,7 +8,11 @@ rb_setup_link() {	# TYPE DEV VETH PREFIX
 	ip addr add "$4.2/24" dev "${3%0}1" &&
 	ip link set "$3" up && ip link set "${3%0}1" up &&
 	rdma link add "$2" type "$1" netdev "$3" &&
-	rdma link show "$2/1" | tee /dev/stderr | grep -q 'state ACTIVE'
+	# Not "tee /dev/stderr": that reopens the step's log at offset 0.
+	local link
+	link=$(rdma link show "$2/1")
+	echo "$link"
+	[[ $link == *"state ACTIVE"* ]]
 }
 
 rb_setup_nfsd() {
@@ -23,6 +27,9 @@ rb_setup_nfsd() {
 	# Short grace and lease: the server starts fresh on every boot.
 	echo 10 > /proc/fs/nfsd/nfsv4gracetime
 	echo 10 > /proc/fs/nfsd/nfsv4leasetime
+	# 1 MiB READ/WRITE payloads (the xprtrdma maximum): nfsd would pick
+	# 512 KiB from the guest's RAM size.
+	echo 1048576 > /proc/fs/nfsd/max_block_size || return
 	rpc.mountd || return
 	rpc.statd --no-notify || return
 	rpc.nfsd 8 || return

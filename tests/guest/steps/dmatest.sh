@@ -2,8 +2,10 @@
 # The IOMMU vehicle's in-kernel check (patches/test/): rdma_rw_ctx_init_bvec()
 # on the rxe device behind the vIOMMU with bvecs {4096 @ 0, 1024 @ 512,
 # 4096 @ 0} (an interior bvec that is not IOMMU-granule aligned), then every
-# SGE is checked through the IOMMU page tables.  Upstream 7.3.4 fails it
-# (dma_iova_link() WARNs and returns -EIO); the series maps it.
+# SGE is checked through the IOMMU page tables, and after the context is
+# destroyed none of them may translate any more (-EBUSY: a leaked mapping).
+# Upstream 7.3.4 fails it (dma_iova_link() WARNs and returns -EIO); the
+# series maps it.
 rb_dmatest_rw_unaligned() {
 	local f=/sys/kernel/debug/rxe_dma_test/rw_unaligned
 	[ -e $f ] || { echo "no $f: kernel without the test series or rxe.dma_test=0"; return 1; }

@@ -30,6 +30,18 @@ need_disk() {
 		die "only ${avail} GiB free under $dir, need ${want_gb} GiB (free space or set BUILD_DIR=)"
 }
 
+# One harness run per build directory at a time: builds, tree updates and
+# guests share it.  Taken by the outermost script; its children inherit it.
+rb_lock() {
+	[ -z "${RB_LOCK_HELD:-}" ] || return 0
+	mkdir -p "$BUILD_DIR"
+	exec 9>>"$BUILD_DIR/lock"
+	flock -n 9 ||
+		die "another run uses $BUILD_DIR ($(cat "$BUILD_DIR/lock.owner" 2>/dev/null || echo '?')): wait for it, or set BUILD_DIR="
+	echo "pid $$: $(basename "$0") $*, since $(date '+%F %T')" > "$BUILD_DIR/lock.owner"
+	export RB_LOCK_HELD=1
+}
+
 need_cmd() {
 	local c
 	for c in "$@"; do

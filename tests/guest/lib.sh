@@ -55,17 +55,126 @@ rb_step() {
 	. "$f"
 }
 
-# Final checks: a kmemleak scan (reported by the host's log check).
-rb_finish() {
-	local k=/sys/kernel/debug/kmemleak
-	if [ -w $k ]; then
-		rb_log "START kmemleak-scan"
-		echo scan > $k; sleep 5; echo scan > $k
-		if [ -s $k ]; then
-			cat $k > "$RB_OUT/kmemleak.txt"
-			echo "kmemleak: unreferenced objects found:" > /dev/kmsg
-			head -n 40 $k > /dev/kmsg
-		fi
+# Detectors, checked after the last step.  Each is a result: a detector that
+# is missing or turned itself off fails the boot instead of staying silent.
+rb_check_kmemleak() {
+	local k=/sys/kernel/debug/kmemleak n
+	if dmesg | grep -E 'kmemleak: (Kernel memory leak detector disabled|Cannot|.*disabled)'; then
+		echo "kmemleak turned itself off"
+		return 1
 	fi
+	[ -w $k ] || { echo "no $k: kmemleak is not running (CONFIG_DEBUG_KMEMLEAK, kmemleak=on)"; return 1; }
+	# Objects younger than 5 s are not reported: scan, wait, scan again.
+	echo scan > $k || return 1
+	sleep 6
+	echo scan > $k || return 1
+	# Not "[ -s ]": a debugfs file has no size.  Read it every time.
+	cat $k > "$RB_OUT/kmemleak.txt" || return 1
+	n=$(grep -c '^unreferenced object' "$RB_OUT/kmemleak.txt")
+	echo "$n unreferenced objects (kmemleak.txt)"
+	if [ "$n" != 0 ]; then
+		echo "kmemleak: $n unreferenced objects, first ones:" > /dev/kmsg
+		head -n 40 "$RB_OUT/kmemleak.txt" | tee /dev/kmsg
+		return 1
+	fi
+}
+
+rb_check_dma_api() {
+	local d=/sys/kernel/debug/dma-api
+	[ -d $d ] || { echo "no $d: DMA-API debug is not built (CONFIG_DMA_API_DEBUG)"; return 1; }
+	echo "disabled=$(cat $d/disabled) error_count=$(cat $d/error_count)" \
+		"free entries now/min=$(cat $d/num_free_entries)/$(cat $d/min_free_entries) of $(cat $d/nr_total_entries)"
+	if dmesg | grep -E 'DMA-API: .*(out of memory|disabling|ENOMEM|disabled)'; then
+		echo "DMA-API debug turned itself off"
+		return 1
+	fi
+	[ "$(cat $d/disabled)" = N ] || { echo "DMA-API debug is disabled"; return 1; }
+	[ "$(cat $d/error_count)" = 0 ] || { echo "DMA-API debug counted $(cat $d/error_count) errors"; return 1; }
+}
+
+# /proc/sys/kernel/tainted: only TAINT_TEST ('N', bit 18: KUnit suites ran)
+# is expected; a WARN ('W'), a bad page ('B'), a machine check, an oops ('D')
+# and the rest fail the boot.
+rb_check_taint() {
+	local t flags="PFSRMBUDAWCIOELKXTN" i out=""
+	t=$(cat /proc/sys/kernel/tainted)
+	for ((i = 0; i < ${#flags}; i++)); do
+		(( t & (1 << i) )) && out+=${flags:i:1}
+	done
+	echo "tainted=$t (${out:-none})"
+	(( (t & ~(1 << 18)) == 0 ))
+}
+
+# The IOMMU vehicle's PCI device (QEMU edu, 1234:11e8), if any.
+rb_vehicle_pci() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor" "$d/device" 2>/dev/null | tr '\n' ' ')" = "0x1234 0x11e8 " ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}
+
+# IOVA API accounting (steps/dmaacct.sh) over the whole boot, the vehicle's
+# fault and tracking counters, then what DMA-API debug still holds for the
+# vehicle's device: after the teardown nothing may be mapped (dma_map_phys()
+# and friends are tracked by dma-debug, which also checks each unmap's
+# direction against its map).
+rb_check_dma_accounting() {
+	local i=/sys/kernel/tracing/instances/rbacct pci n
+	echo 0 > $i/tracing_on
+	if grep -E '^(overrun|commit overrun|dropped events): [1-9]' $i/per_cpu/cpu*/stats; then
+		echo "trace events lost: the accounting is incomplete"
+		return 1
+	fi
+	# A return probe that found no free instance missed its call.
+	if awk '$1 ~ /^(alloc|link|unlink|destroy|free)$/ && $3 > 0 { print; bad = 1 } END { exit !bad }' \
+		/sys/kernel/tracing/kprobe_profile; then
+		echo "kprobes missed calls: the accounting is incomplete"
+		return 1
+	fi
+	cat $i/trace > "$RB_OUT/logs/dma-acct-trace.txt" || return 1
+	/usr/bin/python3 "$RB_REPO/tests/guest/dma-acct.py" "$RB_OUT/logs/dma-acct-trace.txt" \
+		"$RB_OUT/logs/dma-acct.json" || return 1
+	pci=$(rb_vehicle_pci) || { echo "no vehicle PCI device"; return 1; }
+	# The vehicle's own counters: accesses that failed translation or broke
+	# the mapping's DMA direction, and mappings it could not track.
+	local v=/sys/kernel/debug/rxe_dma_test f bad=0
+	for f in faults direction_faults tracking_errors; do
+		[ -r $v/$f ] || { echo "no $v/$f"; bad=1; continue; }
+		echo "rxe_dma_test/$f: $(cat $v/$f)"
+		[ "$(cat $v/$f)" = 0 ] || bad=1
+	done
+	[ $bad = 0 ] || return 1
+	n=$(grep -c " $pci " /sys/kernel/debug/dma-api/dump)
+	echo "DMA-API debug: $n mappings of $pci outstanding"
+	grep " $pci " /sys/kernel/debug/dma-api/dump | head -n 10
+	[ "$n" = 0 ]
+}
+
+# Vehicle boots end by taking the rxe device away: nfsd stops (closing its
+# RDMA listener) and rxe0 is deleted, so every xprtrdma/svcrdma resource of
+# the device is released, and then so are the device's own DMA mappings (the
+# MAD layer's 512 QP1 receive buffers, which live as long as the device).
+# Afterwards nothing of the vehicle's PCI device may be mapped.
+rb_vehicle_teardown() {
+	rpc.nfsd 0 || return 1
+	rdma link delete rxe0 || return 1
+	rdma link show
+	! rdma link show rxe0/1 2>/dev/null
+}
+
+rb_finish() {
+	rb_log "step detectors"
+	# Let transports of the last unmounts finish closing (they release their
+	# mappings from workqueues) before the leak checks.
+	sleep 5
+	[ ! -d /sys/kernel/tracing/instances/rbacct ] ||
+		rb_run detectors/vehicle-teardown rb_vehicle_teardown
+	rb_run detectors/kmemleak rb_check_kmemleak
+	rb_run detectors/dma-api-debug rb_check_dma_api
+	rb_run detectors/tainted rb_check_taint
+	[ ! -d /sys/kernel/tracing/instances/rbacct ] ||
+		rb_run detectors/dma-accounting rb_check_dma_accounting
 	dmesg > "$RB_OUT/dmesg.txt"
 }

@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """Summarise rdma-core's run_tests.py -v output; fail on unknown failures.
 
-usage: rdmacore-summary.py LOG KNOWN_FAILURES OUT_JSON
+usage: rdmacore-summary.py LOG KNOWN_FAILURES OUT_JSON [MIN_PASSED]
+
+MIN_PASSED: how many tests pass on the base anchor (tests/rdma-core-baseline.txt).
+Fewer passing tests fail the run, less one for each listed known failure that
+failed this time (a test that went from pass to skip is a loss too).
 """
 import json
 import re
 import sys
 
 log, known_file, out = sys.argv[1:4]
+min_passed = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 text = open(log, errors="replace").read()
 results = {}
 # "test_x (tests.test_mod.Class.test_x) ... ok"; a test's own output may
@@ -37,6 +42,13 @@ print(f"rdma-core: {summary['ran']} run, {summary['passed']} passed, "
       f"({len(failed) - len(new)} known on base)")
 for f in new:
     print("new failure:", f)
+need = min_passed - (len(failed) - len(new))
+summary["min_passed"] = need
+json.dump(summary, open(out, "w"), indent=1)
+if summary["passed"] < need:
+    print(f"only {summary['passed']} tests passed, the base anchor passes {min_passed} "
+          f"({need} with this run's known failures)")
+    sys.exit(1)
 if not ran or summary["parsed"] != summary["ran"]:
     print(f"could not parse every result ({summary['parsed']} of {summary['ran']})")
     sys.exit(1)

@@ -92,6 +92,21 @@ rb_check_dma_api() {
 	[ "$(cat $d/error_count)" = 0 ] || { echo "DMA-API debug counted $(cat $d/error_count) errors"; return 1; }
 }
 
+# SLUB debug is compiled in but only works with slub_debug= (scripts/vm
+# passes FZP): every cache must do sanity checks, red zones and poisoning.
+rb_check_slub_debug() {
+	local c f n=0 bad=0
+	for c in /sys/kernel/slab/kmalloc-*; do
+		[ -L "$c" ] && continue
+		n=$((n + 1))
+		for f in sanity_checks red_zone poison; do
+			[ "$(cat "$c/$f" 2>/dev/null)" = 1 ] || { echo "${c##*/}: $f off"; bad=1; }
+		done
+	done
+	echo "$n kmalloc caches checked"
+	[ $n -gt 0 ] && [ $bad = 0 ]
+}
+
 # /proc/sys/kernel/tainted: only TAINT_TEST ('N', bit 18: KUnit suites ran)
 # is expected; a WARN ('W'), a bad page ('B'), a machine check, an oops ('D')
 # and the rest fail the boot.
@@ -146,6 +161,10 @@ rb_check_dma_accounting() {
 		[ "$(cat $v/$f)" = 0 ] || bad=1
 	done
 	[ $bad = 0 ] || return 1
+	# Reading dma-api/dump with DMA-API debug disabled oopses (7.3.4: the
+	# hash buckets are never initialised): never read it then.
+	[ "$(cat /sys/kernel/debug/dma-api/disabled 2>/dev/null)" = N ] ||
+		{ echo "DMA-API debug is disabled: cannot check for outstanding mappings"; return 1; }
 	n=$(grep -c " $pci " /sys/kernel/debug/dma-api/dump)
 	echo "DMA-API debug: $n mappings of $pci outstanding"
 	grep " $pci " /sys/kernel/debug/dma-api/dump | head -n 10
@@ -174,6 +193,7 @@ rb_finish() {
 	rb_run detectors/kmemleak rb_check_kmemleak
 	rb_run detectors/dma-api-debug rb_check_dma_api
 	rb_run detectors/tainted rb_check_taint
+	rb_run detectors/slub-debug rb_check_slub_debug
 	[ ! -d /sys/kernel/tracing/instances/rbacct ] ||
 		rb_run detectors/dma-accounting rb_check_dma_accounting
 	dmesg > "$RB_OUT/dmesg.txt"

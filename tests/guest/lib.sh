@@ -152,10 +152,11 @@ rb_check_dma_accounting() {
 	/usr/bin/python3 "$RB_REPO/tests/guest/dma-acct.py" "$RB_OUT/logs/dma-acct-trace.txt" \
 		"$RB_OUT/logs/dma-acct.json" || return 1
 	pci=$(rb_vehicle_pci) || { echo "no vehicle PCI device"; return 1; }
-	# The vehicle's own counters: accesses that failed translation or broke
-	# the mapping's DMA direction, and mappings it could not track.
+	# The vehicle's own counters: accesses that failed translation, broke
+	# the mapping's DMA direction or came before dma_iova_sync(), and
+	# mappings it could not track.
 	local v=/sys/kernel/debug/rxe_dma_test f bad=0
-	for f in faults direction_faults tracking_errors; do
+	for f in faults direction_faults sync_faults tracking_errors; do
 		[ -r $v/$f ] || { echo "no $v/$f"; bad=1; continue; }
 		echo "rxe_dma_test/$f: $(cat $v/$f)"
 		[ "$(cat $v/$f)" = 0 ] || bad=1

@@ -16,6 +16,8 @@ ROWS = [
     ("dma_map_page_attrs", ["dma_map_page_attrs"]),
     ("IOTLB sync (map)", ["intel_iommu_iotlb_sync_map"]),
     ("IOTLB flush (unmap)", ["intel_iommu_tlb_sync"]),
+    ("IOVA allocations", ["iommu_dma_alloc_iova"]),
+    ("rxe FastReg + invalidations", ["rxe_reg_fast_mr", "rxe_invalidate_mr"]),
 ]
 
 

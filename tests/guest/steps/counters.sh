@@ -1,18 +1,28 @@
 # shellcheck shell=bash
-# Mapping counters per RPC: with kprobe events on the mapping functions,
-# write then read 16 MiB in 1 MiB O_DIRECT requests over NFSv4.2/rxe (the
-# IOMMU vehicle when booted with rdma_rxe.dma_test=1) and count the calls that
-# map, register and sync, and the NFS READ/WRITE RPCs that carried the data.  Written to
-# logs/counters.json (one object per direction) for the benchmark report;
-# the test only checks that the counters were read, never their values.
+# Mapping counters per RPC: with kprobe events on the mapping functions and
+# the xprtrdma/sunrpc tracepoints that name the RPC task, write then read
+# 64 MiB in 1 MiB O_DIRECT requests over NFSv4.2 (rxe, siw, or the IOMMU
+# vehicle when booted with rdma_rxe.dma_test=1) and count the calls that
+# map, register and sync.  logs/counters-TRANSPORT.json has one object per
+# direction (kprobe'd function names are the keys); tests/guest/counters.py
+# turns them into figures per READ/WRITE RPC and fails the result
+# counters/TRANSPORT-per-rpc when one is over its limit (see PROFILES
+# there: the vehicle in strict mode must show one mapping and one MR per
+# chunk and side).
 . "$RB_REPO/tests/guest/nfs-lib.sh"
 
 RB_COUNTED="dma_iova_try_alloc dma_iova_link dma_iova_sync dma_iova_destroy
 dma_iova_unlink dma_map_phys dma_unmap_phys dma_map_page_attrs
 dma_unmap_page_attrs dma_map_sg_attrs dma_map_sgtable __dma_map_sg_attrs
 dma_unmap_sg_attrs iommu_map iommu_unmap intel_iommu_iotlb_sync_map
-intel_iommu_tlb_sync iommu_iotlb_sync ib_map_mr_sg ib_map_mr_ranges
-ib_dma_map_bvecs frwr_map frwr_unmap_sync frwr_reminv"
+intel_iommu_tlb_sync iommu_iotlb_sync iommu_dma_alloc_iova ib_map_mr_sg
+ib_map_mr_ranges ib_dma_map_bvecs ib_mr_pool_get frwr_map frwr_unmap_sync
+frwr_reminv rxe_reg_fast_mr rxe_invalidate_mr siw_invalidate_stag"
+RB_COUNTED_EVENTS="sunrpc/rpc_request rpcrdma/xprtrdma_mr_fastreg
+rpcrdma/xprtrdma_mr_localinv rpcrdma/xprtrdma_mr_reminv
+rpcrdma/xprtrdma_chunk_read rpcrdma/xprtrdma_chunk_write
+rpcrdma/xprtrdma_chunk_reply"
+RB_COUNTED_MIB=${RB_COUNTED_MIB:-64}
 
 # One kprobe event per counted function, in group "rbc"; functions that this
 # kernel does not have (or inlines) are skipped.
@@ -22,23 +32,31 @@ rb_counters_setup() {
 	[ -f $t/kprobe_events ] || { echo "no kprobe events (CONFIG_KPROBE_EVENTS)"; return 1; }
 	echo 0 > $t/tracing_on
 	echo 16384 > $t/buffer_size_kb
+	RB_PROBED=""
 	for f in $RB_COUNTED; do
-		echo "p:rbc/k$f $f" >> $t/kprobe_events 2>/dev/null && n=$((n + 1))
+		echo "p:rbc/k$f $f" >> $t/kprobe_events 2>/dev/null || continue
+		n=$((n + 1)) RB_PROBED="$RB_PROBED $f"
 	done
 	echo "counting $n functions:"; cat $t/kprobe_events
+	for f in $RB_COUNTED_EVENTS; do
+		[ -f $t/events/$f/enable ] || { echo "no trace event $f"; return 1; }
+	done
 	[ $n -gt 0 ]
 }
 
-# Count the events in the trace buffer: "name hits", and fail if the ring
-# buffer overran (the counts would be short).
-rb_counters_read() {
-	local t=/sys/kernel/tracing
-	if grep -q '^overrun: [1-9]' $t/per_cpu/cpu*/stats; then
+# Turn the counted events on (1) or off (0)
+rb_counters_enable() {
+	local t=/sys/kernel/tracing f
+	echo "$1" > $t/events/rbc/enable
+	for f in $RB_COUNTED_EVENTS; do echo "$1" > $t/events/$f/enable; done
+}
+
+# Fail if the ring buffer lost events: the counts would be short
+rb_counters_overrun() {
+	if grep -q '^overrun: [1-9]' /sys/kernel/tracing/per_cpu/cpu*/stats; then
 		echo "trace buffer overrun: counts incomplete" >&2
 		return 1
 	fi
-	awk '$1 != "#" { for (i = 1; i <= NF; i++) if ($i ~ /^k.*:$/) { n = substr($i, 2, length($i) - 2); h[n]++; break } }
-	     END { for (f in h) print f, h[f] }' $t/trace
 }
 
 # NFS ops count of $1 (READ or WRITE) in the mountstats of mount point $2.
@@ -62,28 +80,40 @@ rb_counters_run() {	# TRANSPORT
 		[ $dir = read ] && echo 3 > /proc/sys/vm/drop_caches
 		ops0=$(rb_rpc_ops "${dir^^}" "$mnt")
 		: > $t/trace
-		echo 1 > $t/events/rbc/enable
+		rb_counters_enable 1
 		echo 1 > $t/tracing_on
 		if [ $dir = write ]; then
-			dd if=/dev/urandom of="$mnt/counted" bs=1M count=16 oflag=direct status=none || return
+			dd if=/dev/urandom of="$mnt/counted" bs=1M count="$RB_COUNTED_MIB" oflag=direct status=none || return
 		else
-			dd if="$mnt/counted" of=/dev/null bs=1M count=16 iflag=direct status=none || return
+			dd if="$mnt/counted" of=/dev/null bs=1M count="$RB_COUNTED_MIB" iflag=direct status=none || return
 		fi
 		echo 0 > $t/tracing_on
-		echo 0 > $t/events/rbc/enable
+		rb_counters_enable 0
 		ops1=$(rb_rpc_ops "${dir^^}" "$mnt")
-		{
-			printf '%s "%s": {"bytes": 16777216, "rpcs": %d' "$sep" $dir $((ops1 - ops0))
-			rb_counters_read > "$RB_OUT/logs/counters-$1-$dir.txt" || return
-			sort "$RB_OUT/logs/counters-$1-$dir.txt" | while read -r f h; do printf ', "%s": %d' "$f" "$h"; done
-			printf '}\n'
-		} >> "$out"
+		rb_counters_overrun || return
+		cp $t/trace "$RB_OUT/logs/counters-$1-$dir.trace"
+		printf '%s "%s": ' "$sep" $dir >> "$out"
+		/usr/bin/python3 "$RB_REPO/tests/guest/counters.py" count \
+			"$RB_OUT/logs/counters-$1-$dir.trace" \
+			$((RB_COUNTED_MIB << 20)) $((ops1 - ops0)) "$RB_PROBED" >> "$out" || return
 		sep=","
 	done
 	echo "}" >> "$out"
 	cat "$out"
 	umount "$mnt"
-	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out"
+	/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out"
+}
+
+# The figures per RPC against the limits of this boot's profile
+rb_counters_check() {	# TRANSPORT
+	local profile=$1
+	if [ "$1" = rxe ] && grep -qw rdma_rxe.dma_test=1 /proc/cmdline; then
+		grep -qw rb_iommu=strict /proc/cmdline || { echo "vehicle without strict IOMMU: no profile"; return 1; }
+		profile=vehicle-strict
+	fi
+	echo "profile $profile"
+	/usr/bin/python3 "$RB_REPO/tests/guest/counters.py" check \
+		"$RB_OUT/logs/counters-$1.json" "$1" "$profile"
 }
 
 # One file for the run: {"rxe": {"write": {...}, "read": {...}}, "siw": ...}
@@ -103,7 +133,8 @@ PY
 # Transports: $RB_COUNTERS (default rxe; the main boot adds siw)
 if rb_run counters/setup rb_counters_setup; then
 	for tr in ${RB_COUNTERS:-rxe}; do
-		rb_run "counters/nfs-v4.2-$tr-1m-direct" rb_counters_run "$tr"
+		rb_run "counters/nfs-v4.2-$tr-1m-direct" rb_counters_run "$tr" &&
+			rb_run "counters/$tr-per-rpc" rb_counters_check "$tr"
 	done
 	rb_counters_merge
 fi

@@ -350,6 +350,9 @@ def cmd_report(args):
                             if max(vals) - min(vals) > 1e-9:
                                 e[side + "_range"] = [min(vals), max(vals)]
         c["counters"] = cnt
+        # Kprobes armed while the jobs ran (the vehicle's own tracking)
+        c["kprobes"] = {side: sorted({(t[idx]["fio"].get("kprobes") or {}).get("count", -1) for t in kept})
+                        for side, idx in (("A", 1), ("B", 2))}
         report["configs"][cfg] = c
 
     report["targets"]["fio"]["verdict"] = combine(fio_verdicts)
@@ -420,8 +423,11 @@ def markdown(rep, base):
         "",
     ]
     for cfg, c in rep["configs"].items():
+        kp = c.get("kprobes", {})
         out.append(f"**{c['name']}**: {c['pairs_kept']} of {c['pairs_planned']} pairs used"
-                   + (f", {len(c['pairs_dropped'])} dropped" if c["pairs_dropped"] else ""))
+                   + (f", {len(c['pairs_dropped'])} dropped" if c["pairs_dropped"] else "")
+                   + (f"; kprobes armed during the jobs: A {'/'.join(map(str, kp.get('A', [])))}, "
+                      f"B {'/'.join(map(str, kp.get('B', [])))}" if c["pairs_kept"] else ""))
         out += ["", "| job | metric | A median | B median | B/A median [min–max] | 95% interval | target |",
                 "|---|---|---|---|---|---|---|"]
         for job, jm in c["jobs"].items():

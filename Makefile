@@ -33,7 +33,7 @@ run: deps
 test: deps
 	@scripts/test
 
-## bench   A/B: base vs patched (non-debug), alternating boots, medians, JSON + PNG in results/bench/
+## bench   A/B: base vs patched (non-debug), ABBA rounds, paired B/A ratios with 95% intervals (fio, CPU/GiB), JSON + MD + PNG in results/bench/
 bench: deps
 	@scripts/bench
 

@@ -7,7 +7,7 @@ bench-report.py meta RUN_DIR [--set K=V]... [--set-json K=JSON]... [--append K=V
 
 bench-report.py boot BOOT_DIR [--set K=V]... [--set-json K=JSON]...
         [--reason TEXT]... [--ignored LINE]...
-        [--expect-runtime S --expect-ramp S --expect-jobs J1,J2,...]
+        [--expect-runtime S --expect-ramp S --expect-jobs J1,J2,... --expect-size SIZE]
     Write BOOT_DIR/bench-boot.json: the fields given, and "status" ok or
     failed with its "reasons": those given (QEMU exit, "not ok" results,
     kernel reports, found by scripts/bench) plus what is wrong with
@@ -98,7 +98,7 @@ def cmd_meta(args):
     return 0
 
 
-def check_fio_bench(d, runtime, ramp, jobs):
+def check_fio_bench(d, runtime, ramp, jobs, size=None):
     """Reasons why BOOT_DIR/logs/fio-bench.json cannot be used (empty: fine)."""
     path = os.path.join(d, "logs", "fio-bench.json")
     try:
@@ -113,6 +113,8 @@ def check_fio_bench(d, runtime, ramp, jobs):
         why.append(f"guest ran RAMP={s.get('ramp_s')}, asked for {ramp}")
     if jobs is not None and s.get("jobs") != jobs:
         why.append(f"guest ran jobs {s.get('jobs')}, asked for {jobs}")
+    if size is not None and s.get("size") != size:
+        why.append(f"guest used BENCH_SIZE={s.get('size')}, asked for {size}")
     if not fb.get("verify", {}).get("ok"):
         bad = {k: v.get("reason") for k, v in fb.get("verify", {}).get("jobs", {}).items() if not v.get("ok")}
         why.append(f"verification failed: {bad or 'no verification result'}")
@@ -133,7 +135,7 @@ def cmd_boot(args):
     apply_sets(rec, args.set, args.set_json)
     jobs = args.expect_jobs.split(",") if args.expect_jobs else None
     reasons = list(args.reason or []) + check_fio_bench(
-        args.dir, args.expect_runtime, args.expect_ramp, jobs)
+        args.dir, args.expect_runtime, args.expect_ramp, jobs, args.expect_size)
     rec["reasons"] = reasons
     rec["ignored_not_ok"] = list(args.ignored or [])
     rec["status"] = "failed" if reasons else "ok"
@@ -154,9 +156,16 @@ def bootstrap_ci(vals, resamples, seed, stat=statistics.median, level=0.95):
     return lo, hi
 
 
-def verdict(ci, target, higher_ok):
+# Fewer pairs than this never give a verdict: with 2-5 pairs the bootstrap
+# interval of the median is about [min, max], and at a true ratio of exactly
+# the target it says "met" 27% (2 pairs) to 4.5% (5 pairs) of the time,
+# against the 2.5% a 95% interval promises (simulated with these functions).
+MIN_PAIRS = 6
+
+
+def verdict(ci, target, higher_ok, n):
     """met / missed / inconclusive for a ratio target, from the interval."""
-    if ci is None:
+    if ci is None or n < MIN_PAIRS:
         return "inconclusive"
     lo, hi = ci
     if higher_ok:
@@ -251,7 +260,7 @@ def cmd_report(args):
         "targets": {
             "rule": "met: the whole 95% interval on the target's side; missed: the whole "
                     "interval on the other side; inconclusive: it straddles the target "
-                    "(or fewer than 2 pairs)",
+                    f"(or fewer than {MIN_PAIRS} pairs were kept)",
             "fio": {"what": f"throughput B/A >= {FIO_TARGET:.2f} on every job and configuration"},
             "cpu": {"what": f"CPU (system+softirq) per GiB B/A <= {CPU_TARGET:.2f} on "
                             + ", ".join(CPU_TARGET_CONFIGS) + " (the IOMMU vehicle, strict)"},
@@ -272,7 +281,13 @@ def cmd_report(args):
         if len(shas) > 1:
             warnings.append(f"kernel {side} changed during the run: sha256 {sorted(map(str, shas))}")
     for cfg in configs:
+        # Every round the plan has, booted or not (an interrupted run
+        # reported by hand lists the rounds that never started as dropped)
         rounds = {}
+        for p in meta.get("plan", []):
+            f = p.split()
+            if len(f) >= 3 and f[0] == "round" and f[1] == cfg:
+                rounds.setdefault(int(f[2]), {})
         for b in boots:
             if b.get("config") == cfg and b.get("kind") == "round":
                 rounds.setdefault(int(b["round"]), {})[b["side"]] = b
@@ -290,6 +305,9 @@ def cmd_report(args):
              "pairs_kept": len(kept), "pairs_dropped": dropped, "jobs": {}, "counters": {}}
         if not kept:
             warnings.append(f"{cfg}: no usable pair")
+        elif len(kept) < MIN_PAIRS:
+            warnings.append(f"{cfg}: only {len(kept)} of {len(rounds)} pairs kept: "
+                            f"no target verdict below {MIN_PAIRS}")
         jobs = jobs_wanted or sorted({j for _, a, b in kept for j in a["fio"]["jobs"]})
         for job in jobs:
             jm = {}
@@ -317,11 +335,11 @@ def cmd_report(args):
                                                       f"{args.seed}:{cfg}:{job}:{m}"))
                 if m == "throughput":
                     e["target"] = {"ratio": FIO_TARGET, "direction": ">=",
-                                   "verdict": verdict(e.get("ci95"), FIO_TARGET, True)}
+                                   "verdict": verdict(e.get("ci95"), FIO_TARGET, True, len(rows))}
                     fio_verdicts.append(e["target"]["verdict"])
                 elif m == "cpu_s_per_gib" and cfg in CPU_TARGET_CONFIGS:
                     e["target"] = {"ratio": CPU_TARGET, "direction": "<=",
-                                   "verdict": verdict(e.get("ci95"), CPU_TARGET, False)}
+                                   "verdict": verdict(e.get("ci95"), CPU_TARGET, False, len(rows))}
                     cpu_verdicts.append(e["target"]["verdict"])
                 jm[m] = e
             # IOPS for the table (same ratio as throughput: the block size is fixed)
@@ -557,6 +575,7 @@ def main(argv):
     b.add_argument("--expect-runtime", type=int)
     b.add_argument("--expect-ramp", type=int)
     b.add_argument("--expect-jobs")
+    b.add_argument("--expect-size")
     m.add_argument("--append", action="append", metavar="K=V")
     for p in (m, b):
         p.add_argument("--set", action="append", metavar="K=V")

@@ -44,6 +44,18 @@ rb_run() {
 	return $rc
 }
 
+# Name prefix of rxe results: rxe, rxe-force_mr, rxe-iommu-strict, ...
+rb_rxe_tag() {
+	local tag=rxe a
+	for a in $(cat /proc/cmdline); do
+		case $a in
+		ib_core.force_mr=1) tag+=-force_mr ;;
+		rdma_rxe.dma_test=1) tag+=-iommu-$(sed -nE 's/.*rb_iommu=([a-z]+).*/\1/p' /proc/cmdline) ;;
+		esac
+	done
+	echo "$tag"
+}
+
 rb_step() {
 	local f=$RB_REPO/tests/guest/steps/$1.sh
 	if [ ! -f "$f" ]; then
@@ -189,6 +201,7 @@ rb_finish() {
 	# Let transports of the last unmounts finish closing (they release their
 	# mappings from workqueues) before the leak checks.
 	sleep 5
+	[ -z "${RB_NVMET_DONE:-}" ] || rb_run nvme/target-teardown rb_nvmet_teardown
 	[ ! -d /sys/kernel/tracing/instances/rbacct ] ||
 		rb_run detectors/vehicle-teardown rb_vehicle_teardown
 	rb_run detectors/kmemleak rb_check_kmemleak

@@ -44,6 +44,38 @@ rb_run() {
 	return $rc
 }
 
+# fio verification in two passes (tests/fio/*verify.fio): write with crc32c
+# headers, drop the page cache, read everything back and verify.  JSON
+# outputs in $RB_FIO_JSON.{write,verify}.json, judged by rb_fio_results.
+rb_fio_write_verify() {	# JOBFILE DIRECT
+	export RB_DIRECT=$2
+	if [ "$2" = 1 ]; then export RB_ENGINE=libaio RB_IODEPTH=4
+	else export RB_ENGINE=psync RB_IODEPTH=1; fi
+	RB_DO_VERIFY=0 fio --output-format=json --output="$RB_FIO_JSON.write.json" "$1"
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	RB_DO_VERIFY=1 fio --output-format=json --output="$RB_FIO_JSON.verify.json" --verify_only "$1"
+	return 0	# judged per job by rb_fio_results
+}
+
+# One result NAME/JOB per fio job of the last rb_fio_write_verify
+rb_fio_results() {	# NAME
+	local st job why
+	while read -r st job why; do
+		rb_result "$st" "$1/$job" "$why"
+	done < <(python3 "$RB_REPO/tests/guest/fio-summary.py" \
+		"$RB_FIO_JSON.write.json" "$RB_FIO_JSON.verify.json")
+}
+
+# The server address of $RB_TRANSPORT (rxe|siw): the rxe0 or siw0 side
+rb_transport_ip() {
+	case $RB_TRANSPORT in
+	rxe) echo "$RB_NET_RXE.1" ;;
+	siw) echo "$RB_NET_SIW.1" ;;
+	*) rb_log "unknown transport '$RB_TRANSPORT'"; return 1 ;;
+	esac
+}
+
 # Name prefix of rxe results: rxe, rxe-force_mr, rxe-iommu-strict, ...
 rb_rxe_tag() {
 	local tag=rxe a

@@ -70,14 +70,8 @@ rb_nvme_connect() {	# IP
 }
 
 rb_nvme_fio_verify() {	# DEV DIRECT
-	local job=$RB_REPO/tests/fio/nvme-verify.fio
-	export RB_DEV=$1 RB_DIRECT=$2
-	if [ "$2" = 1 ]; then export RB_ENGINE=libaio RB_IODEPTH=4
-	else export RB_ENGINE=psync RB_IODEPTH=1; fi
-	RB_DO_VERIFY=0 fio --output-format=json --output="$RB_FIO_JSON.write.json" "$job"
-	echo 3 > /proc/sys/vm/drop_caches
-	RB_DO_VERIFY=1 fio --output-format=json --output="$RB_FIO_JSON.verify.json" --verify_only "$job"
-	return 0	# judged per job by fio-summary.py
+	export RB_DEV=$1
+	rb_fio_write_verify "$RB_REPO/tests/fio/nvme-verify.fio" "$2"
 }
 
 # Counts of the calls that show which paths the I/O took, from kprobes.
@@ -112,11 +106,8 @@ rb_nvme_target_mrs() {	# rw.c MRs on the target: iWARP and force_mr only
 }
 
 rb_nvme_matrix() {
-	local ip mode direct name st job why dev ctrl
-	case $RB_TRANSPORT in
-	rxe) ip=$RB_NET_RXE.1 ;;
-	siw) ip=$RB_NET_SIW.1 ;;
-	esac
+	local ip mode direct name dev ctrl
+	ip=$(rb_transport_ip) || return
 	if [ -z "${RB_NVMET_DONE:-}" ]; then
 		RB_NVMET_DONE=1
 		rb_run nvme/target-setup rb_nvmet_setup
@@ -131,10 +122,7 @@ rb_nvme_matrix() {
 		export RB_FIO_JSON=$RB_OUT/logs/fio-nvme-$RB_TAG-$mode
 		rb_log "START $name"
 		rb_nvme_fio_verify "$dev" $direct > "$RB_OUT/logs/${name//\//_}.log" 2>&1
-		while read -r st job why; do
-			rb_result "$st" "$name/$job" "$why"
-		done < <(python3 "$RB_REPO/tests/guest/fio-summary.py" \
-			"$RB_FIO_JSON.write.json" "$RB_FIO_JSON.verify.json")
+		rb_fio_results "$name"
 	done
 	rb_nvme_kprobes off
 	RB_NVME_MAP_MR_SG=$(rb_nvme_kprobes count map_mr_sg)

@@ -233,7 +233,6 @@ rb_finish() {
 	# Let transports of the last unmounts finish closing (they release their
 	# mappings from workqueues) before the leak checks.
 	sleep 5
-	[ -z "${RB_NVMET_DONE:-}" ] || rb_run nvme/target-teardown rb_nvmet_teardown
 	[ ! -d /sys/kernel/tracing/instances/rbacct ] ||
 		rb_run detectors/vehicle-teardown rb_vehicle_teardown
 	rb_run detectors/kmemleak rb_check_kmemleak

@@ -134,14 +134,11 @@ rb_nvme_matrix() {
 	rb_run "nvme/$RB_TAG/disconnect" nvme disconnect -n $RB_NVME_NQN
 }
 
-# Unbind the ports and remove the subsystem (called by rb_finish before the
-# detectors): the target's queues and their mappings must all go away.
-rb_nvmet_teardown() {
-	local p s=$RB_NVMET/subsystems/$RB_NVME_NQN
-	for p in $RB_NVMET/ports/*; do
-		rm -f "$p/subsystems/$RB_NVME_NQN" && rmdir "$p" || return
-	done
-	echo 0 > $s/namespaces/1/enable && rmdir $s/namespaces/1 && rmdir $s || return
-	rm -f /run/nvmet-ns1.img
-	ls $RB_NVMET/ports $RB_NVMET/subsystems
-}
+# The target is not torn down through configfs: unlinking a port's last
+# subsystem disables it under nvmet_config_sem, taking the listening cm_id's
+# handler_mutex, the reverse of a connect command handled from the CM
+# handler (nvmet_rdma_queue_established() -> nvmet_find_get_subsys()), and
+# lockdep reports that inversion (7.3.4's nvmet, not the series: seen on
+# the vehicle boot of 2026-11-24).  The host disconnects, which frees the
+# target's queues and their DMA mappings; the ports stay until power-off
+# (on the vehicle, deleting rxe0 releases the listener).

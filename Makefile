@@ -4,7 +4,7 @@
 #   KERNEL_DEB=  base source package to use instead of ../shared/kernel or apt
 #   TREE=base    test/run the unpatched base (+ test series) instead
 SHELL := /bin/bash
-.PHONY: help deps tree kernel export run test bench check vm clean
+.PHONY: help deps tree kernel export run test bench check stress vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -36,6 +36,10 @@ test: deps
 ## bench   A/B: base vs patched (non-debug), ABBA rounds, paired B/A ratios with 95% intervals (fio, CPU/GiB), JSON + MD + PNG in results/bench/
 bench: deps
 	@scripts/bench
+
+## stress  what does not fit make test's time budget (hostile client), on the patched kernel and on base; results/stress-*.tap
+stress: deps
+	@scripts/stress
 
 ## check   each patch on its own: checkpatch --strict (stdin), W=1 build of every provider and ULP with KUnit on, no new warnings; results/check-*.txt
 check: deps

@@ -8,8 +8,12 @@ sends one malformed Call and classifies what the server did:
   reply      an RPC Reply (RDMA_MSG) with the Call's XID
   ERR_VERS   an RDMA_ERROR with err_vers
   ERR_CHUNK  an RDMA_ERROR with err_chunk
-  closed     the connection went down (a flushed or failed completion)
-  dropped    nothing within the timeout, connection still up
+  closed     the connection went down: a flushed or failed completion, or,
+             when nothing completed within the timeout, the client's QP
+             left RTS (the server disconnected; rdma_cm's synchronous API
+             shows no DISCONNECTED event, so the QP state is read from
+             `rdma resource show qp`)
+  dropped    nothing within the timeout, and the client's QP still in RTS
   refused    the connection could not be made
 
 A case passes if the outcome is one the case allows, and if after it a
@@ -22,6 +26,7 @@ import argparse
 import json
 import multiprocessing as mp
 import struct
+import subprocess
 import sys
 
 import pyverbs.cm_enums as ce
@@ -159,6 +164,7 @@ def run_case(name, server, port, out):
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         out.put(("refused", repr(exc)))
         return
+    out.put(("qp", cmid.dev_name, cmid.qpn))
     msg = build(xid, target.rkey, target.buf)
     send_mr.write(msg, len(msg))
     try:
@@ -178,18 +184,42 @@ def run_case(name, server, port, out):
     out.put((classify(data, xid), data[:32].hex()))
 
 
+def qp_state(dev, qpn):
+    """The state of QP qpn of RDMA device dev, from the kernel's restrack."""
+    try:
+        res = subprocess.run(["rdma", "resource", "show", "qp", "link",
+                              "%s/1" % dev, "lqpn", str(qpn)],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "unknown (%r)" % exc
+    words = res.stdout.split()
+    if "state" in words:
+        return words[words.index("state") + 1]
+    return "gone" if res.returncode == 0 else "unknown (%s)" % res.stderr.strip()
+
+
 def attempt(name, server, port, timeout):
     out = mp.Queue()
     proc = mp.Process(target=run_case, args=(name, server, port, out))
     proc.start()
     proc.join(timeout)
+    qp = None
+    while not out.empty():
+        item = out.get()
+        if item[0] == "qp":
+            qp = item[1:]
+        else:
+            proc.join()
+            return item
     if proc.is_alive():
+        state = qp_state(*qp) if qp else "no QP"
         proc.kill()
         proc.join()
-        return "dropped", "nothing in %d s" % timeout
-    if out.empty():
-        return "crashed", "client exit %s" % proc.exitcode
-    return out.get()
+        if qp and state != "RTS":
+            return "closed", ("nothing completed in %d s; client QP %s %s" %
+                              (timeout, qp[1], state))
+        return "dropped", "nothing in %d s; client QP %s" % (timeout, state)
+    return "crashed", "client exit %s" % proc.exitcode
 
 
 def main():

@@ -39,3 +39,39 @@ rb_fault_leaks() {
 	echo "MRs on $1: $n, pages pinned: $pins"
 	[ "$n" = 0 ] && [ "$pins" = 0 ]
 }
+
+# rb_fault_range client|server: "START END" of the kernel text of
+# xprtrdma's client (transport.o .. ib_client.o: rpcrdma_*, xprt_rdma_*,
+# frwr_*) or of svcrdma (svc_rdma*.o), from /proc/kallsyms.  rpcrdma's
+# objects are linked in Makefile order, client first, so each side's code
+# is one range; the client's backchannel.o, linked last, is left out.
+rb_fault_range() {
+	/usr/bin/python3 - "$1" <<'PY'
+import re, sys
+client = re.compile(r"^(rpcrdma_|xprt_rdma_|frwr_)(?!bc_)")
+server = re.compile(r"^(svc_rdma|svcrdma)")
+syms = []
+for line in open("/proc/kallsyms"):
+    f = line.split()
+    if len(f) == 3 and f[1] in "tT":
+        syms.append((int(f[0], 16), f[2]))
+syms.sort()
+if not syms or syms[-1][0] == 0:
+    sys.exit("no addresses in /proc/kallsyms")
+idx = lambda pat: [i for i, (_, n) in enumerate(syms) if pat.match(n) and "." not in n]
+c, s = idx(client), idx(server)
+if not c or not s:
+    sys.exit("xprtrdma or svcrdma symbols not found")
+# client: from its first symbol up to svcrdma's first; every client
+# symbol must lie there
+cstart, cend = syms[c[0]][0], syms[s[0]][0]
+if syms[c[-1]][0] >= cend:
+    sys.exit("client symbol %s after svcrdma's first" % syms[c[-1]][1])
+# server: from its first symbol to the symbol after its last
+send = syms[s[-1] + 1][0]
+if sys.argv[1] == "client":
+    print("%#x %#x" % (cstart, cend))
+else:
+    print("%#x %#x" % (syms[s[0]][0], send))
+PY
+}

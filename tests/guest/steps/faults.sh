@@ -16,11 +16,10 @@
 # kmemleak and DMA-API debug, and on the IOMMU vehicle the IOVA accounting
 # (steps/dmaacct.sh) and the vehicle's own counters.
 #
-# Sides: the task filter of the fault attribute limits a fault to tasks
-# marked make-it-fail.  Server: the nfsd threads, where svcrdma maps and
-# registers.  Client: the kworkers (rpciod runs xprtrdma's marshalling,
-# async as O_DIRECT RPCs are) and the I/O process; re-marked every half
-# second, as worker pools start new kworkers.
+# Sides: the fault attribute's stack trace filter limits a fault to calls
+# with the side's code on the stack (rb_fault_range: xprtrdma's client or
+# svcrdma; the same guest is client and server).  The task filter cannot:
+# a kprobe handler runs from int3, as NMI, where no task matches.
 . "$RB_REPO/tests/guest/steps/setup.sh"
 . "$RB_REPO/tests/guest/nfs-lib.sh"
 . "$RB_REPO/tests/guest/steps/faults-lib.sh"
@@ -28,37 +27,29 @@
 FF=/sys/kernel/debug/fail_function
 FS=/sys/kernel/debug/fail_sunrpc
 
-rb_fault_mark() {	# client|server 0|1
-	local p
-	if [ "$1" = server ]; then
-		for p in $(pgrep -x nfsd); do echo "$2" > /proc/$p/make-it-fail; done
-	else
-		for p in $(pgrep '^kworker/'); do echo "$2" > /proc/$p/make-it-fail 2>/dev/null; done
-		echo "$2" > /proc/self/make-it-fail
-	fi
-}
-
 rb_fault_clear() {
 	echo > $FF/inject
+	echo 0 > $FF/probability
 	echo 0 > $FS/probability
-	rb_fault_mark server 0
-	rb_fault_mark client 0
 }
 
 # rb_fault_arm POINT SIDE: arm one fault point; prints the attribute dir.
-# Every 3rd call made by the side's tasks fails, 6 times at most.
+# Every 2nd call with the side's code on the stack fails, 6 times at most.
 rb_fault_arm() {
 	local fn=$1 retval d=$FF
 	case $1 in
 	dma_iova_try_alloc) retval=0 ;;			# false
-	dma_map_phys) retval=0xffffffffffffffff ;;	# DMA_MAPPING_ERROR
+	dma_map_phys) retval=0xffffffffffffffff ;;	# DMA_MAPPING_ERROR, (dma_addr_t)-1
 	sunrpc-disconnect) d=$FS ;;
 	*) retval=$(printf '%#x' -12) ;;		# -ENOMEM
 	esac
 	if [ $d = $FF ]; then
 		echo "$fn" > $FF/inject || return
 		echo "$retval" > $FF/$fn/retval || return
-		echo Y > $d/task-filter
+		read -r start end < <(rb_fault_range "$2") && [ -n "$end" ] || return
+		echo "$start" > $FF/require-start || return
+		echo "$end" > $FF/require-end || return
+		echo 32 > $FF/stacktrace-depth
 	else
 		echo Y > $FS/ignore-cache-wait
 		if [ "$2" = server ]; then
@@ -66,10 +57,9 @@ rb_fault_arm() {
 		else
 			echo N > $FS/ignore-client-disconnect; echo Y > $FS/ignore-server-disconnect
 		fi
-		echo N > $d/task-filter
 	fi
 	echo 1 > $d/verbose	# one log line per fault, no stack dump
-	echo 3 > $d/interval
+	echo 2 > $d/interval
 	echo 6 > $d/times
 	echo 100 > $d/probability
 	echo "$d"
@@ -77,17 +67,14 @@ rb_fault_arm() {
 
 # One cell: TRANSPORT POINT SIDE MNT
 rb_fault_cell() {
-	local tr=$1 point=$2 side=$3 mnt=$4 d left injected rc=0 marker
+	local tr=$1 point=$2 side=$3 mnt=$4 d left injected rc=0
 	local name=faults/$tr/$point/$side log=$RB_OUT/logs/faults_${tr}_${point}_$side
 	rb_log "START $name"
 	rb_fault_clear
 	d=$(rb_fault_arm "$point" "$side") || { rb_result fail "$name" "cannot arm $point"; return; }
-	rb_fault_mark "$side" 1
-	( while :; do rb_fault_mark "$side" 1; sleep 0.5; done ) & marker=$!
 	timeout -s KILL 300 /usr/bin/python3 "$RB_REPO/tests/guest/faultio.py" io \
 		--dir "$mnt/faults" --ledger "$RB_OUT/logs/faults-$tr.ledger" \
-		--ops 120 --seed "$RANDOM" > "$log.io.json" 2> "$log.io.err" || rc=$?
-	kill $marker; wait $marker 2>/dev/null
+		--ops 60 --seed "$RANDOM" > "$log.io.json" 2> "$log.io.err" || rc=$?
 	left=$(cat $d/times)
 	rb_fault_clear
 	injected=$((6 - left))
@@ -109,8 +96,8 @@ rb_fault_cell() {
 }
 
 # rb_faults TRANSPORT DEV POINT... : each point on the client's side, then
-# on the server's, except where the server never calls it (an entry
-# "point:client" runs on the client only).
+# on the server's; "POINT:client" or "POINT:server" where the other side
+# never calls it.
 rb_faults() {
 	local tr=$1 dev=$2 ip mnt p side sides
 	shift 2
@@ -120,8 +107,8 @@ rb_faults() {
 	rb_run "faults/$tr/mount" rb_mount "$ip" 4.2 "$mnt" || return
 	for p in "$@"; do
 		sides="client server"
-		[[ $p == *:client ]] && sides=client
-		p=${p%:client}
+		[[ $p == *:* ]] && sides=${p#*:}
+		p=${p%:*}
 		if [ "$p" != sunrpc-disconnect ] && ! grep -qw "^$p" $FF/injectable; then
 			rb_log "$p is not injectable in this kernel: not run"
 			continue
@@ -137,15 +124,21 @@ rb_faults() {
 rb_fault_setup() {
 	[ -d $FF ] || { echo "no $FF (CONFIG_FAIL_FUNCTION)"; return 1; }
 	[ -d $FS ] || { echo "no $FS (CONFIG_FAIL_SUNRPC)"; return 1; }
-	cat $FF/injectable | grep -E '^(dma_iova|dma_map_phys|ib_)' || true
+	[ -e $FF/require-start ] || { echo "no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)"; return 1; }
+	local c sv
+	grep -E '^(dma_iova|dma_map_phys|ib_)' $FF/injectable || echo "none of the series' fault points"
+	c=$(rb_fault_range client) && sv=$(rb_fault_range server) || return
+	echo "client text: $c; server text: $sv"
 }
 # rxe: on the IOMMU vehicle every DMA entry point is reached; IB-like, so
 # svcrdma's rw.c registers no MR (ib_map_mr_ranges on the client only).
 # siw: a virtual DMA device (no DMA API calls), iWARP: the server's RDMA
-# READs take MRs.
+# READs take MRs.  ib_dma_map_bvecs() is rw.c's MR path (siw's server);
+# the client maps chunks with the bvec DMA iterator and rw.c's IOVA path
+# maps directly, both reached through the DMA entry points on the vehicle.
 if rb_run faults/setup rb_fault_setup; then
 	rb_faults rxe rxe0 dma_iova_try_alloc dma_iova_link dma_map_phys \
-		ib_dma_map_bvecs ib_dma_map_bvecs_sge ib_map_mr_ranges:client sunrpc-disconnect
-	rb_faults siw siw0 ib_dma_map_bvecs ib_dma_map_bvecs_sge ib_map_mr_ranges sunrpc-disconnect
+		ib_dma_map_bvecs_sge ib_map_mr_ranges:client sunrpc-disconnect
+	rb_faults siw siw0 ib_dma_map_bvecs:server ib_dma_map_bvecs_sge ib_map_mr_ranges sunrpc-disconnect
 	rb_fault_clear
 fi

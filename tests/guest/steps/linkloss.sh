@@ -49,7 +49,7 @@ rb_linkloss() {	# TRANSPORT TYPE DEV NETDEV
 		name=link/$tr/$ev log=$RB_OUT/logs/link_${tr}_$ev
 		rb_log "START $name"
 		timeout -s KILL 400 /usr/bin/python3 "$RB_REPO/tests/guest/faultio.py" io \
-			--dir "$mnt/link" --ledger "$ledger" --ops 150 --seed "$RANDOM" \
+			--dir "$mnt/link" --ledger "$ledger" --ops 100 --seed "$RANDOM" \
 			> "$log.io.json" 2> "$log.io.err" &
 		io=$!
 		sleep 4

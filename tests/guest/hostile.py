@@ -9,11 +9,12 @@ sends one malformed Call and classifies what the server did:
   ERR_VERS   an RDMA_ERROR with err_vers
   ERR_CHUNK  an RDMA_ERROR with err_chunk
   closed     the connection went down: a flushed or failed completion, or,
-             when nothing completed within the timeout, the client's QP
-             left RTS (the server disconnected; rdma_cm's synchronous API
-             shows no DISCONNECTED event, so the QP state is read from
-             `rdma resource show qp`)
-  dropped    nothing within the timeout, and the client's QP still in RTS
+             when nothing completed within the timeout, the server
+             disconnected: the client's rdma_cm ID is in DISCONNECT (it
+             got the DREQ or the TCP close) or its QP left RTS.  rdma_cm's
+             synchronous API delivers no DISCONNECTED event and leaves a
+             user QP in RTS, so both are read from `rdma resource show`.
+  dropped    nothing within the timeout, and the connection still up
   refused    the connection could not be made
 
 A case passes if the outcome is one the case allows, and if after it a
@@ -25,6 +26,7 @@ Runs in the guest with Debian's python3-pyverbs (/usr/bin/python3).
 import argparse
 import json
 import multiprocessing as mp
+import os
 import struct
 import subprocess
 import sys
@@ -164,7 +166,7 @@ def run_case(name, server, port, out):
     except Exception as exc:  # noqa: BLE001 - reported, not hidden
         out.put(("refused", repr(exc)))
         return
-    out.put(("qp", cmid.dev_name, cmid.qpn))
+    out.put(("qp", cmid.dev_name, cmid.qpn, os.getpid()))
     msg = build(xid, target.rkey, target.buf)
     send_mr.write(msg, len(msg))
     try:
@@ -184,11 +186,10 @@ def run_case(name, server, port, out):
     out.put((classify(data, xid), data[:32].hex()))
 
 
-def qp_state(dev, qpn):
-    """The state of QP qpn of RDMA device dev, from the kernel's restrack."""
+def res_state(*args):
+    """The state of the one resource `rdma resource show ARGS` lists."""
     try:
-        res = subprocess.run(["rdma", "resource", "show", "qp", "link",
-                              "%s/1" % dev, "lqpn", str(qpn)],
+        res = subprocess.run(["rdma", "resource", "show"] + list(args),
                              capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError) as exc:
         return "unknown (%r)" % exc
@@ -198,8 +199,16 @@ def qp_state(dev, qpn):
     return "gone" if res.returncode == 0 else "unknown (%s)" % res.stderr.strip()
 
 
+def conn_state(dev, qpn, pid):
+    """(QP state, rdma_cm ID state) of the client's connection"""
+    return (res_state("qp", "link", "%s/1" % dev, "lqpn", str(qpn)),
+            res_state("cm_id", "pid", str(pid)))
+
+
 def attempt(name, server, port, timeout):
-    out = mp.Queue()
+    # SimpleQueue writes at put(): a Queue's feeder thread needs the GIL,
+    # which the child holds while blocked in a verbs call
+    out = mp.SimpleQueue()
     proc = mp.Process(target=run_case, args=(name, server, port, out))
     proc.start()
     proc.join(timeout)
@@ -212,13 +221,13 @@ def attempt(name, server, port, timeout):
             proc.join()
             return item
     if proc.is_alive():
-        state = qp_state(*qp) if qp else "no QP"
+        qps, cms = conn_state(*qp) if qp else ("no QP", "no ID")
         proc.kill()
         proc.join()
-        if qp and state != "RTS":
-            return "closed", ("nothing completed in %d s; client QP %s %s" %
-                              (timeout, qp[1], state))
-        return "dropped", "nothing in %d s; client QP %s" % (timeout, state)
+        state = "client QP %s, rdma_cm ID %s" % (qps, cms)
+        if qp and (qps != "RTS" or cms == "DISCONNECT"):
+            return "closed", "nothing completed in %d s; %s" % (timeout, state)
+        return "dropped", "nothing in %d s; %s" % (timeout, state)
     return "crashed", "client exit %s" % proc.exitcode
 
 

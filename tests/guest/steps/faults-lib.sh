@@ -16,10 +16,10 @@ def load(f):
     except (OSError, ValueError):
         return {}
 io, ve = (load(f) for f in sys.argv[1:3])
-print("io: %s writes ok, write errors %s, %s reads; verify: %s blocks checked, "
-      "read errors %s, wrong %d" % (
+print("io: %s writes ok, write errors %s, %s reads ok, read errors %s; "
+      "verify: %s blocks checked, read errors %s, wrong %d" % (
           io.get("writes"), io.get("write_errors"), io.get("reads"),
-          ve.get("checked"), ve.get("read_errors"),
+          io.get("read_errors"), ve.get("checked"), ve.get("read_errors"),
           len(io.get("wrong", [])) + len(ve.get("wrong", []))))
 PY
 	)

@@ -26,6 +26,7 @@
 
 FF=/sys/kernel/debug/fail_function
 FS=/sys/kernel/debug/fail_sunrpc
+RB_FAULTS_ONLY=$(sed -nE 's/.*rb_faults_only=([^ ]+).*/\1/p' /proc/cmdline)
 
 rb_fault_clear() {
 	echo > $FF/inject
@@ -114,6 +115,9 @@ rb_faults() {
 			continue
 		fi
 		for side in $sides; do
+			# rb_faults_only=REGEX on the kernel command line (development
+			# boots): only the cells whose name matches
+			[[ -z $RB_FAULTS_ONLY || faults/$tr/$p/$side =~ $RB_FAULTS_ONLY ]] || continue
 			rb_fault_cell "$tr" "$p" "$side" "$mnt"
 		done
 	done

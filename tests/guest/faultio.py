@@ -91,7 +91,15 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
 
-    os.makedirs(a.dir, exist_ok=True)
+    # the directory's own RPCs may meet a fault too: try again
+    for attempt in range(10):
+        try:
+            os.makedirs(a.dir, exist_ok=True)
+            break
+        except OSError:
+            if attempt == 9:
+                raise
+            time.sleep(1)
     f = Files(a.dir)
     # ledger: "name/blk" -> {"gen": last successful write's generation or
     # None, "maybe": generations of failed writes since}

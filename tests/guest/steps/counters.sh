@@ -25,16 +25,20 @@ rpcrdma/xprtrdma_chunk_reply"
 RB_COUNTED_MIB=${RB_COUNTED_MIB:-64}
 
 # One kprobe event per counted function, in group "rbc"; functions that this
-# kernel does not have (or inlines) are skipped.
+# kernel does not have (or inlines) are skipped.  iommu_dma_alloc_iova()
+# also records its size: counters.py tells a data chunk's allocation from
+# the small ones of other RPCs by it.
 rb_counters_setup() {
-	local t=/sys/kernel/tracing f n=0
+	local t=/sys/kernel/tracing f n=0 args
 	[ -f $t/kprobe_events ] || mount -t tracefs nodev $t 2>/dev/null
 	[ -f $t/kprobe_events ] || { echo "no kprobe events (CONFIG_KPROBE_EVENTS)"; return 1; }
 	echo 0 > $t/tracing_on
 	echo 16384 > $t/buffer_size_kb
 	RB_PROBED=""
 	for f in $RB_COUNTED; do
-		echo "p:rbc/k$f $f" >> $t/kprobe_events 2>/dev/null || continue
+		args=""
+		[ $f = iommu_dma_alloc_iova ] && args=' size=$arg2:u64'
+		echo "p:rbc/k$f $f$args" >> $t/kprobe_events 2>/dev/null || continue
 		n=$((n + 1)) RB_PROBED="$RB_PROBED $f"
 	done
 	echo "counting $n functions:"; cat $t/kprobe_events

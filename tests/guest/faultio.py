@@ -33,6 +33,12 @@ FILES = [("b2000", 2000, 0), ("b4k", 4096, 0), ("b64k", 65536, 0),
 BLOCKS = 8
 
 
+def head(data):
+    """(name, block, generation) of a block's content, for reports"""
+    got = struct.unpack("<16sII", data[:24]) if len(data) >= 24 else data
+    return repr(got)[:80]
+
+
 def pattern(name, blk, gen, size):
     """Content of block blk of file name at generation gen."""
     seed = struct.pack("<16sII", name.encode(), blk, gen)
@@ -89,6 +95,10 @@ def main():
     ap.add_argument("--ledger", required=True)
     ap.add_argument("--ops", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--server-dir",
+                    help="the same directory on the server (this guest is "
+                    "both): a wrong read also reports what the server's "
+                    "file holds and what a second read over NFS returns")
     a = ap.parse_args()
 
     # the directory's own RPCs may meet a fault too: try again
@@ -107,6 +117,7 @@ def main():
     res = {"phase": a.phase, "writes": 0, "write_errors": {}, "reads": 0,
            "read_errors": {}, "wrong": [], "checked": 0}
     t0 = time.monotonic()
+    hist = []       # (op, "w" or "r", block, generation or "EIO"...)
 
     def check(name, size, boff, blk, where):
         ent = led.get("%s/%d" % (name, blk))
@@ -117,18 +128,36 @@ def main():
             res["read_errors"][k] = res["read_errors"].get(k, 0) + 1
             return
         res["reads"] += 1
+        hist.append((len(hist), "r", "%s/%d" % (name, blk), head(data)))
         if ent is None:
             return
         ok = [ent["gen"]] if ent["gen"] is not None else []
         if ent["maybe"]:
             ok += ent["maybe"]
         good = [g for g in ok if data == pattern(name, blk, g, size)]
+        # no write to the block has succeeded yet and the ones tried
+        # failed: it may still be the hole it was
+        if ent["gen"] is None and data == bytes(size):
+            good = ["hole"]
         res["checked"] += 1
         if not good:
-            got = struct.unpack("<16sII", data[:24]) if len(data) >= 24 else data
-            res["wrong"].append({"where": where, "block": "%s/%d" % (name, blk),
-                                 "len": len(data), "want": ok,
-                                 "got_head": repr(got)[:80]})
+            w = {"where": where, "block": "%s/%d" % (name, blk),
+                 "len": len(data), "want": ok, "got_head": head(data),
+                 "last_write_failed": bool(ent["maybe"])}
+            # Is the file wrong, or was only this read?
+            if a.server_dir:
+                try:
+                    with open(os.path.join(a.server_dir, name), "rb") as sf:
+                        sf.seek(blk * size)
+                        w["server_head"] = head(sf.read(size))
+                except OSError as e:
+                    w["server_head"] = str(e)
+            try:
+                w["reread_head"] = head(f.read(name, size, boff, blk))
+            except OSError as e:
+                w["reread_head"] = str(e)
+            w["op"] = len(hist) - 1
+            res["wrong"].append(w)
 
     if a.phase == "io":
         rnd = random.Random(a.seed)
@@ -146,8 +175,10 @@ def main():
                 f.write(name, size, boff, blk, pattern(name, blk, gen, size))
                 ent["gen"], ent["maybe"] = gen, []
                 res["writes"] += 1
+                hist.append((len(hist), "w", key, gen))
             except OSError as e:
                 k = errno.errorcode.get(e.errno, str(e.errno))
+                hist.append((len(hist), "w", key, "%s %d" % (k, gen)))
                 res["write_errors"][k] = res["write_errors"].get(k, 0) + 1
                 # a failed write may have reached the file in part
                 ent["maybe"].append(gen)
@@ -164,9 +195,12 @@ def main():
         # generations are accepted above, so a mix shows as wrong; report
         # those apart from blocks with a successful last write.
     res["seconds"] = round(time.monotonic() - t0, 1)
-    for w in res["wrong"]:
-        ent = led.get(w["block"], {})
-        w["last_write_failed"] = bool(ent.get("maybe"))
+    # what the io phase did up to a wrong block, failed writes of any block
+    # included
+    wrong = {w["block"] for w in res["wrong"]}
+    if wrong:
+        res["history"] = [h for h in hist if h[2] in wrong or
+                          (h[1] == "w" and isinstance(h[3], str))]
     print(json.dumps(res))
     lost = [w for w in res["wrong"] if not w["last_write_failed"]]
     if a.phase == "verify" and res["read_errors"]:

@@ -16,6 +16,10 @@
 # kmemleak and DMA-API debug, and on the IOMMU vehicle the IOVA accounting
 # (steps/dmaacct.sh) and the vehicle's own counters.
 #
+# Both transports mount the same export directory, so they share one
+# ledger: a block holds what the last successful write over either put
+# there (or, after failed writes, possibly what one of those put there).
+#
 # Sides: the fault attribute's stack trace filter limits a fault to calls
 # with the side's code on the stack (rb_fault_range: xprtrdma's client or
 # svcrdma; the same guest is client and server).  The task filter cannot:
@@ -34,30 +38,44 @@ rb_fault_clear() {
 	echo 0 > $FS/probability
 }
 
+# rb_fault_retval FUNCTION: the value a failed call returns
+rb_fault_retval() {
+	case $1 in
+	dma_iova_try_alloc) echo 0 ;;			# false
+	dma_map_phys) echo 0xffffffffffffffff ;;	# DMA_MAPPING_ERROR, (dma_addr_t)-1
+	*) printf '%#x\n' -12 ;;			# -ENOMEM
+	esac
+}
+
 # rb_fault_arm POINT SIDE: arm one fault point; prints the attribute dir.
 # Every 2nd call with the side's code on the stack fails, 6 times at most.
+# POINT may name several functions joined by "+": they share one
+# attribute, so its every-2nd-call count runs over all of them.
+# "dma_iova_try_alloc+dma_map_phys" makes a chunk's IOVA allocation fail
+# (the mapping falls back to one dma_map_phys() per range) and then a
+# later range of the same chunk: the caller's unmap of the ranges already
+# mapped runs, which no single point reaches (an IOVA link failure is
+# cleaned up inside the iterator; a lone dma_map_phys() fault lands on a
+# chunk's first range).
 rb_fault_arm() {
-	local fn=$1 retval d=$FF
-	case $1 in
-	dma_iova_try_alloc) retval=0 ;;			# false
-	dma_map_phys) retval=0xffffffffffffffff ;;	# DMA_MAPPING_ERROR, (dma_addr_t)-1
-	sunrpc-disconnect) d=$FS ;;
-	*) retval=$(printf '%#x' -12) ;;		# -ENOMEM
-	esac
-	if [ $d = $FF ]; then
-		echo "$fn" > $FF/inject || return
-		echo "$retval" > $FF/$fn/retval || return
-		read -r start end < <(rb_fault_range "$2") && [ -n "$end" ] || return
-		echo "$start" > $FF/require-start || return
-		echo "$end" > $FF/require-end || return
-		echo 32 > $FF/stacktrace-depth
-	else
+	local fn d=$FF
+	if [ "$1" = sunrpc-disconnect ]; then
+		d=$FS
 		echo Y > $FS/ignore-cache-wait
 		if [ "$2" = server ]; then
 			echo Y > $FS/ignore-client-disconnect; echo N > $FS/ignore-server-disconnect
 		else
 			echo N > $FS/ignore-client-disconnect; echo Y > $FS/ignore-server-disconnect
 		fi
+	else
+		for fn in ${1//+/ }; do
+			echo "$fn" > $FF/inject || return
+			rb_fault_retval "$fn" > $FF/$fn/retval || return
+		done
+		read -r start end < <(rb_fault_range "$2") && [ -n "$end" ] || return
+		echo "$start" > $FF/require-start || return
+		echo "$end" > $FF/require-end || return
+		echo 32 > $FF/stacktrace-depth
 	fi
 	echo 1 > $d/verbose	# one log line per fault, no stack dump
 	echo 2 > $d/interval
@@ -74,8 +92,8 @@ rb_fault_cell() {
 	rb_fault_clear
 	d=$(rb_fault_arm "$point" "$side") || { rb_result fail "$name" "cannot arm $point"; return; }
 	timeout -s KILL 300 /usr/bin/python3 "$RB_REPO/tests/guest/faultio.py" io \
-		--dir "$mnt/faults" --ledger "$RB_OUT/logs/faults-$tr.ledger" \
-		--ops 60 --seed "$RANDOM" > "$log.io.json" 2> "$log.io.err" || rc=$?
+		--dir "$mnt/faults" --ledger "$RB_OUT/logs/faults.ledger" \
+		--ops 60 --seed "$RANDOM" --server-dir "$RB_EXPORT/faults" > "$log.io.json" 2> "$log.io.err" || rc=$?
 	left=$(cat $d/times)
 	rb_fault_clear
 	injected=$((6 - left))
@@ -84,7 +102,7 @@ rb_fault_cell() {
 		return
 	fi
 	local vrc=0
-	rb_fault_verify "$mnt/faults" "$RB_OUT/logs/faults-$tr.ledger" "$log" || vrc=$?
+	rb_fault_verify "$mnt/faults" "$RB_OUT/logs/faults.ledger" "$log" || vrc=$?
 	local summary=$RB_FAULT_SUMMARY
 	echo "$name: $injected injected; $summary" >> "$RB_OUT/logs/faults-summary.txt"
 	if [ "$injected" -lt 1 ]; then
@@ -100,7 +118,7 @@ rb_fault_cell() {
 # on the server's; "POINT:client" or "POINT:server" where the other side
 # never calls it.
 rb_faults() {
-	local tr=$1 dev=$2 ip mnt p side sides
+	local tr=$1 dev=$2 ip mnt p side sides fn ok
 	shift 2
 	RB_TRANSPORT=$tr
 	ip=$(rb_transport_ip) || return
@@ -110,7 +128,11 @@ rb_faults() {
 		sides="client server"
 		[[ $p == *:* ]] && sides=${p#*:}
 		p=${p%:*}
-		if [ "$p" != sunrpc-disconnect ] && ! grep -qw "^$p" $FF/injectable; then
+		ok=1
+		for fn in ${p//+/ }; do
+			[ "$fn" = sunrpc-disconnect ] || grep -qw "^$fn" $FF/injectable || ok=0
+		done
+		if [ $ok = 0 ]; then
 			rb_log "$p is not injectable in this kernel: not run"
 			continue
 		fi
@@ -142,6 +164,7 @@ rb_fault_setup() {
 # maps directly, both reached through the DMA entry points on the vehicle.
 if rb_run faults/setup rb_fault_setup; then
 	rb_faults rxe rxe0 dma_iova_try_alloc dma_iova_link dma_map_phys \
+		dma_iova_try_alloc+dma_map_phys:client \
 		ib_dma_map_bvecs_sge ib_map_mr_ranges:client sunrpc-disconnect
 	rb_faults siw siw0 ib_dma_map_bvecs:server ib_dma_map_bvecs_sge ib_map_mr_ranges sunrpc-disconnect
 	rb_fault_clear

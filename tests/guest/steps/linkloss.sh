@@ -43,13 +43,13 @@ rb_linkloss() {	# TRANSPORT TYPE DEV NETDEV
 	local tr=$1 ip mnt ev name log io rc iorc vrc ledger
 	RB_TRANSPORT=$tr
 	ip=$(rb_transport_ip) || return
-	mnt=/mnt/nfs-link-$tr ledger=$RB_OUT/logs/link-$tr.ledger
+	mnt=/mnt/nfs-link-$tr ledger=$RB_OUT/logs/link.ledger
 	rb_run "link/$tr/mount" rb_mount "$ip" 4.2 "$mnt" || return
 	for ev in veth-down-up device-remove nfsd-restart; do
 		name=link/$tr/$ev log=$RB_OUT/logs/link_${tr}_$ev
 		rb_log "START $name"
 		timeout -s KILL 400 /usr/bin/python3 "$RB_REPO/tests/guest/faultio.py" io \
-			--dir "$mnt/link" --ledger "$ledger" --ops 100 --seed "$RANDOM" \
+			--dir "$mnt/link" --ledger "$ledger" --ops 100 --seed "$RANDOM" --server-dir "$RB_EXPORT/link" \
 			> "$log.io.json" 2> "$log.io.err" &
 		io=$!
 		sleep 4

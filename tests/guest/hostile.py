@@ -11,9 +11,13 @@ sends one malformed Call and classifies what the server did:
   closed     the connection went down: a flushed or failed completion, or,
              when nothing completed within the timeout, the server
              disconnected: the client's rdma_cm ID is in DISCONNECT (it
-             got the DREQ or the TCP close) or its QP left RTS.  rdma_cm's
-             synchronous API delivers no DISCONNECTED event and leaves a
-             user QP in RTS, so both are read from `rdma resource show`.
+             got the DREQ or the TCP close), its QP left RTS, or the
+             server's rdma_cm ID of this connection (the one whose
+             destination is the client's address and port) is gone.
+             rdma_cm's synchronous API delivers no DISCONNECTED event and
+             leaves a user QP in RTS, and siw's client side may not see
+             the close at all, so all three are read from `rdma resource
+             show`.
   dropped    nothing within the timeout, and the connection still up
   refused    the connection could not be made
 
@@ -205,6 +209,28 @@ def conn_state(dev, qpn, pid):
             res_state("cm_id", "pid", str(pid)))
 
 
+def server_side(pid):
+    """State of the server's rdma_cm ID of the client's (PID's)
+    connection: "gone" when the server has none with the client's
+    address and port as its destination."""
+    try:
+        res = subprocess.run(["rdma", "resource", "show", "cm_id"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return "unknown (%r)" % exc
+    lines = res.stdout.splitlines()
+    mine = [ln.split() for ln in lines if " pid %d " % pid in ln + " "
+            and "src-addr" in ln]
+    if len(mine) != 1:
+        return "unknown (%d client IDs)" % len(mine)
+    src = mine[0][mine[0].index("src-addr") + 1]
+    for ln in lines:
+        w = ln.split()
+        if "dst-addr" in w and w[w.index("dst-addr") + 1] == src:
+            return w[w.index("state") + 1] if "state" in w else "?"
+    return "gone"
+
+
 def attempt(name, server, port, timeout):
     # SimpleQueue writes at put(): a Queue's feeder thread needs the GIL,
     # which the child holds while blocked in a verbs call
@@ -222,10 +248,11 @@ def attempt(name, server, port, timeout):
             return item
     if proc.is_alive():
         qps, cms = conn_state(*qp) if qp else ("no QP", "no ID")
+        srv = server_side(qp[2]) if qp else "unknown"
         proc.kill()
         proc.join()
-        state = "client QP %s, rdma_cm ID %s" % (qps, cms)
-        if qp and (qps != "RTS" or cms == "DISCONNECT"):
+        state = "client QP %s, rdma_cm ID %s; server's ID %s" % (qps, cms, srv)
+        if qp and (qps != "RTS" or cms == "DISCONNECT" or srv == "gone"):
             return "closed", "nothing completed in %d s; %s" % (timeout, state)
         return "dropped", "nothing in %d s; %s" % (timeout, state)
     return "crashed", "client exit %s" % proc.exitcode

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# Soak (issue 13, make stress): tests/fio/soak.fio's mixed random
-# read/write jobs with crc32c verification run for RB_SOAK_SECONDS
+# Soak (issue 13, make stress): tests/fio/soak.fio's random-write jobs,
+# each block read back and crc32c-verified soon after, run for RB_SOAK_SECONDS
 # (default 300) on four mounts at once: rxe NFSv3 and NFSv4.2 with
 # nconnect=4, siw NFSv3 and NFSv4.2 with nconnect=2.  One result per fio
-# job: no I/O or verify error, and both reads and writes done; then each
+# job: no I/O or verify error, and both writes and verify reads done; then each
 # mount is unmounted and each device must hold no MR.  The boot's
 # detectors (kmemleak, DMA-API debug, lockdep, KASAN, and on the IOMMU
 # vehicle the IOVA accounting) judge the rest.
